@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { atDeskAndPhone } from '../harness/chromium-page.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { atDeskAndPhone } from '../harness/playground/chromium-page.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { openAppTab, openHomeTab } from './screen-home.js';
 import { speak } from './screen-language.js';
 import { askForTask } from './screen-requests.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground } from '../../dev/playground/start-playground.js';
-import { openPlaygroundPage } from '../harness/chromium-page.js';
+import { openPlaygroundPage } from '../harness/playground/chromium-page.js';
 
 /**
  * The playground page in headless Chromium (Debian's `chromium`, driven by playwright-core),

@@ -3,7 +3,7 @@ import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import type { PlansState } from '../../src/capabilities/plans/plan-service.js';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 
 /** What each language's run looks for, in its own words. */
 export interface PlanEndWords {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { atDeskAndPhone } from '../harness/chromium-page.js';
-import { type usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { atDeskAndPhone } from '../harness/playground/chromium-page.js';
+import { type usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;
 /**

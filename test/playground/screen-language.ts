@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+import type { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;
 export type ChannelLang = 'en' | 'ko' | 'zh-CN';

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+import type { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { speak } from './screen-language.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;

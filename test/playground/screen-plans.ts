@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { expect } from 'vitest';
 import { GiB, type SimTask } from '../../dev/simulators/huawei-oms/index.js';
-import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+import type { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;
 

@@ -1,7 +1,7 @@
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import type { NewRequest } from '../../src/capabilities/approvals/approval-types.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+import type { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;
 const TIB = 2 ** 40;

@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB, type SeedTask, type SimTask } from '../../dev/simulators/huawei-oms/index.js';
-import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+import type { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;
 

@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { closeThread, inChannelLanguage, openCardThread } from './screen-page.js';
 
 /**

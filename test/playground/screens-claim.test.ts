@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 import { postsInKorean, readingKorean } from './screen-language.js';
 import { channelCard, seededFailurePost, watchFailing } from './screen-tasks.js';
 

@@ -5,7 +5,7 @@ import { differingBuckets } from '../../dev/simulators/object-store/seed-playgro
 import en from '../../src/capabilities/cutover/words/en.json' with { type: 'json' };
 import ko from '../../src/capabilities/cutover/words/ko.json' with { type: 'json' };
 import zh from '../../src/capabilities/cutover/words/zh-CN.json' with { type: 'json' };
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { closeThread, inChannelLanguage, openCardThread, postWithButton } from './screen-page.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import {
   closeThread,
   inChannelLanguage,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { inChannelLanguage } from './screen-page.js';
 
 /**

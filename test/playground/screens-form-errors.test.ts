@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 /**
  * Issue 39 item 6 as people see it: a create form answered with errors, each at its field, in the

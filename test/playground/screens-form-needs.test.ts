@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 /**
  * Issue #51 items 4 and 9 as people see them: the OMS create form marks what the chosen task type

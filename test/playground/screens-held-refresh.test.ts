@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { shootHome } from './screen-home.js';

@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { closeThread, openCardThread, runningTask } from './screen-page.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 /**
  * Issue #51 items 5, 8 and 10 as people see them, at a desk (1280 px) and on a phone (390×844), in

@@ -2,7 +2,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { postsInKorean, readingKorean } from './screen-language.js';
 import { watchFailing } from './screen-tasks.js';
 

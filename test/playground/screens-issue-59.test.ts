@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TEAM } from '../../dev/playground/people.js';
 import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
 import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 import { until } from '../harness/until.js';
 import { channelReads, speak } from './screen-language.js';
 import { channelCard, failingTask } from './screen-tasks.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { omsTaskFailing7 } from '../../dev/simulators/huawei-oms/seed-objects.js';
 import { ncpPolicyDiffering } from '../../dev/simulators/ncp/seed-objects.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { inChannelLanguage, openCardThread, postWithButton, pressAndCloseThread } from './screen-page.js';
 
 /**

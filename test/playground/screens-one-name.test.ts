@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 
 /**
  * Issue #51 item 2 as people see it: a task OMS named itself (`task_…`) whose requester titled it

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { speakIn } from './screen-language.js';
 import { newPlan, stillTasks, timesIn } from './screen-plans.js';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 import { postsInKorean, readIn } from './screen-language.js';
 import { askForTask } from './screen-requests.js';
 

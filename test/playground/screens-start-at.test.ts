@@ -6,7 +6,7 @@ import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/a
 import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
-import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground/playground-screens.js';
 import { inChannelLanguage } from './screen-page.js';
 import { askForTask } from './screen-requests.js';
 

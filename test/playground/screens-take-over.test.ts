@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 import { postsInKorean, readIn } from './screen-language.js';
 import { closeThread } from './screen-page.js';
 import { channelCard, seededFailurePost, watchFailing } from './screen-tasks.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground/playground-screens.js';
 import { shootHome } from './screen-home.js';
 import { postsInKorean, readingKorean } from './screen-language.js';
 import { channelCard, s3Tasks } from './screen-tasks.js';

@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { TEAM } from '../../dev/playground/people.js';
-import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
-import { startPlayground } from '../../dev/playground/start-playground.js';
-import type { Clock } from '../../src/clock.js';
+import { TEAM } from '../../../dev/playground/people.js';
+import { PlaygroundClock } from '../../../dev/playground/playground-clock.js';
+import { startPlayground } from '../../../dev/playground/start-playground.js';
+import type { Clock } from '../../../src/clock.js';
+import { until } from '../until.js';
 import { atDeskAndPhone, openPlaygroundPage } from './chromium-page.js';
-import { until } from './until.js';
 
 const SHOTS = path.resolve('test-artifacts', 'screens');
 export const WAIT_MS = 45_000;
