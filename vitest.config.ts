@@ -26,7 +26,8 @@ const HEAVY = [
   'test/security/view-fuzz.test.ts',
   'test/security/secret-masking-fuzz.test.ts',
   'test/playground/browser.test.ts',
-  'test/playground/*screens*.test.ts',
+  // Every screenshot test (test/playground/screens/<idea>/): Chromium against the whole playground.
+  'test/playground/screens/**/*.test.ts',
   'test/layout/production-build.test.ts',
 ];
 
