@@ -25,7 +25,8 @@ const HEAVY = [
   'test/security/fuzz.test.ts',
   'test/security/view-fuzz.test.ts',
   'test/security/secret-masking-fuzz.test.ts',
-  'test/playground/browser.test.ts',
+  // The playground page walked through in Chromium, a file per idea.
+  'test/playground/browser/*.test.ts',
   // Every screenshot test (test/playground/screens/<idea>/): Chromium against the whole playground.
   'test/playground/screens/**/*.test.ts',
   'test/layout/production-build.test.ts',

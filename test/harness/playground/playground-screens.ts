@@ -9,7 +9,6 @@ import type { Clock } from '../../../src/clock.js';
 import { until } from '../until.js';
 import { atDeskAndPhone, openPlaygroundPage } from './chromium-page.js';
 
-const SHOTS = path.resolve('test-artifacts', 'screens');
 export const WAIT_MS = 45_000;
 
 /**
@@ -21,9 +20,19 @@ export const WAIT_MS = 45_000;
  * watcher's next cycle now instead of a few real seconds on). With `options.clock` the bot runs
  * on the test's own clock instead: `advance` moves it when it is a `PlaygroundClock` no simulator
  * follows (the file moves a simulator's clock itself), and is not for that file otherwise.
- * `options.env`: settings of the bot's beside the playground's (a signing key, say).
+ * `options.env`: settings of the bot's beside the playground's (a signing key, say);
+ * `options.shots`: the folder under test-artifacts/ instead; `options.chromiumArgs`: flags beside
+ * those every file needs (`openPlaygroundPage`).
  */
-export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<string, string> } = {}) {
+export function usePlaygroundScreens(
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    shots?: string;
+    chromiumArgs?: readonly string[];
+  } = {},
+) {
+  const shots = path.resolve('test-artifacts', options.shots ?? 'screens');
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   let browser: Browser;
   let page: Page;
@@ -83,12 +92,12 @@ export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<stri
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(shots, { recursive: true });
     playground = await startPlayground(
       { PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent', ...options.env },
       options.clock ? { clock: options.clock } : {},
     );
-    ({ browser, page } = await openPlaygroundPage(playground.info.pageUrl, WAIT_MS));
+    ({ browser, page } = await openPlaygroundPage(playground.info.pageUrl, WAIT_MS, options.chromiumArgs));
   }, 60_000);
 
   afterAll(async () => {
@@ -140,7 +149,7 @@ export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<stri
             { what: `${name}: its post shown to scroll to`, timeoutMs: WAIT_MS, everyMs: 100 },
           );
         }
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
+        await page.screenshot({ path: path.join(shots, `${name}-${size}.png`) });
         if (size !== 'phone') return;
         for (const one of all) {
           // A post the editor redraws meanwhile is briefly replaced in the page: measure it
@@ -179,7 +188,7 @@ export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<stri
     },
     /** The page as it is now, as `<name>.png`. */
     async shot(name: string): Promise<void> {
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+      await page.screenshot({ path: path.join(shots, `${name}.png`) });
     },
     /** True while the page does not scroll sideways. */
     noSidewaysScroll(): Promise<boolean> {
