@@ -25,8 +25,10 @@ const HEAVY = [
   'test/security/fuzz/fuzz.test.ts',
   'test/security/fuzz/view-fuzz.test.ts',
   'test/security/fuzz/secret-masking-fuzz.test.ts',
-  'test/playground/browser.test.ts',
-  'test/playground/*screens*.test.ts',
+  // The playground page walked through in Chromium, a file per idea.
+  'test/playground/browser/*.test.ts',
+  // Every screenshot test (test/playground/screens/<idea>/): Chromium against the whole playground.
+  'test/playground/screens/**/*.test.ts',
   'test/layout/production-build.test.ts',
 ];
 

@@ -10,9 +10,9 @@ import zh from '../../../src/capabilities/cutover/words/zh-CN.json' with { type:
 import verifyKo from '../../../src/capabilities/verification/words/ko.json' with { type: 'json' };
 import { translatorFor } from '../../../src/i18n/translator.js';
 
-// What the cut-over screenshots (test/playground/screens-cutover.test.ts) showed wrong, each
-// checked here without a browser: marks the page drew as empty boxes, ISO times with milliseconds,
-// an ASCII colon in Chinese, and a Korean sign-off named as an approval.
+// What the cut-over screenshots (test/playground/screens/verification/screens-cutover.test.ts)
+// showed wrong, each checked here without a browser: marks the page drew as empty boxes, ISO times
+// with milliseconds, an ASCII colon in Chinese, and a Korean sign-off named as an approval.
 const cut = (state: (typeof STEP_STATES)[number]): Cutover => ({
   id: 'abcdef0123',
   team: 'T1',
