@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { joinWords, wordsHolding } from '../../src/i18n/joined-words.js';
 import { MESSAGES, type MessageKey, translatorFor } from '../../src/i18n/translator.js';
+import { omsAndUpCloudBot } from '../harness/bots/upcloud-bot.js';
 import { messageText } from '../harness/test-bot.js';
-import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 
 /**
  * Issue #51, item 10: a Korean particle agrees with the word before it, and the catalogue cannot

@@ -5,8 +5,8 @@ import { translatorFor } from '../../src/i18n/translator.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { createProvider } from '../../src/providers/registry.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
+import { omsAndUpCloudBot } from '../harness/bots/upcloud-bot.js';
 import { messageText, omsConnection } from '../harness/test-bot.js';
-import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyedPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../harness/bots/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_LIFE_MS, labels } from '../../fixtures/labels/labels.js';
-import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { messageText, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowWorld } from '../windows/window-world.js';

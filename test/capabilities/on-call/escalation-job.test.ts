@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ON_CALL } from '../../../src/capabilities/on-call/on-call-state.js';
 import type { WatchRecord } from '../../../src/watcher/records/watch-store.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // ADR 0014: escalation steps are a job on the one scheduler (`on-call:escalation`), not a part of

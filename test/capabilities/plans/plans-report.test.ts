@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { translatorFor } from '../../../src/i18n/translator.js';
+import { omsAndUpCloudBot } from '../../harness/bots/upcloud-bot.js';
 import { messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
-import { omsAndUpCloudBot } from '../../harness/upcloud-bot.js';
 import { FORMULA_START, parseCsv, textParts } from '../../helpers/csv.js';
 
 // The plan report's CSV: posted once in the plan card's thread when the plan ends, drawn from the

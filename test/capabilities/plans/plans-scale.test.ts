@@ -3,7 +3,7 @@ import { blockLimitProblems } from '../../../dev/fake-slack/block-limits.js';
 import { renderPlanCard } from '../../../src/capabilities/plans/plan-card.js';
 import { gatePass, type PlansState, viewOf } from '../../../src/capabilities/plans/plan-service.js';
 import { translatorFor } from '../../../src/i18n/translator.js';
-import { omsBot } from '../../harness/oms-bot.js';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatePass, type PlansState } from '../../../src/capabilities/plans/plan-service.js';
 import { ENGLISH } from '../../../src/i18n/translator.js';
-import { omsBot } from '../../harness/oms-bot.js';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { messageText, omsConnection } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

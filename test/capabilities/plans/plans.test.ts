@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
-import { omsBot } from '../../harness/oms-bot.js';
 import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';

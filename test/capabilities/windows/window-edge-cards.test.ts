@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { omsBot } from '../../harness/oms-bot.js';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { windowsState } from '../../../src/capabilities/windows/window-state.js';
-import { omsBot } from '../../harness/oms-bot.js';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowWorld } from './window-world.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dueEdge } from '../../../src/capabilities/windows/window-edges.js';
 import { windowsState } from '../../../src/capabilities/windows/window-state.js';
 import type { TimeWindow } from '../../../src/capabilities/windows/window-store.js';
-import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowWorld } from './window-world.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
-import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { messageText, mrkdwnTexts, omsConnection } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../../dev/simulators/huawei-oms/index.js';
 import { NcpSimulator } from '../../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../../dev/simulators/upcloud/index.js';
-import { botOverOwnOms } from '../../harness/bot-over-own-oms.js';
+import { botOverOwnOms } from '../../harness/bots/bot-over-own-oms.js';
 import { HW_AK, HW_SK, messageText, PROJECT_ID } from '../../harness/test-bot.js';
 import {
   CHANNEL,

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
+import { omsAndUpCloudBot } from '../../harness/bots/upcloud-bot.js';
 import { messageButtonBody } from '../../harness/interactions.js';
 import { FORM, postSigned } from '../../harness/slack-requests.js';
 import { buttons, SIGNING_SECRET } from '../../harness/test-bot.js';
-import { omsAndUpCloudBot } from '../../harness/upcloud-bot.js';
 
 // Issue 58, item 3: every button on a watched card (Pause, Resume, Retry, Delete, Cancel, I'm on
 // it, Refresh) asks the provider for at most the action and one read; the watches take that read.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { omsAndUpCloudBot } from '../../harness/bots/upcloud-bot.js';
 import { messageText } from '../../harness/test-bot.js';
-import { omsAndUpCloudBot } from '../../harness/upcloud-bot.js';
 
 /**
  * Issue 39 item 6, words: a state is named as "its state is succeeded", never "<name> is

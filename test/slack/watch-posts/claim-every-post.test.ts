@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { omsBot } from '../../harness/oms-bot.js';
 import { buttons, mrkdwnTexts } from '../../harness/test-bot.js';
 import { notifications } from '../../harness/watcher-rig.js';
 import { editOf as editAfter, pressOnMessage } from './claim-rig.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeResourceButton } from '../../../src/slack/resource-button.js';
+import { answeredPosts, omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { cyclesUntil, failingTask } from '../../harness/failing-task.js';
-import { answeredPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

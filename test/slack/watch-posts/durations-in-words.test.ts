@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

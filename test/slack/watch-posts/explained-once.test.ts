@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { omsBot } from '../../harness/oms-bot.js';
 import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { notifications } from '../../harness/watcher-rig.js';

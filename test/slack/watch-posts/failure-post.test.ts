@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { omsAndUpCloudBot } from '../../harness/bots/upcloud-bot.js';
 import { buttons, messageText, mrkdwnTexts, SRC_SK } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
-import { omsAndUpCloudBot } from '../../harness/upcloud-bot.js';
 import { notifications } from '../../harness/watcher-rig.js';
 
 // Issue 39 item 5: a failure post leads with one line (what failed, when, what the code means),

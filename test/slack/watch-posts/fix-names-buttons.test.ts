@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { omsBot } from '../../harness/oms-bot.js';
 import { buttons, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeResourceButton } from '../../../src/slack/resource-button.js';
+import { answeredPosts, omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { cyclesUntil, failingTask } from '../../harness/failing-task.js';
 import { messageButtonBody } from '../../harness/interactions.js';
-import { answeredPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { FORM, postSigned } from '../../harness/slack-requests.js';
 import { buttons, mrkdwnTexts, SIGNING_SECRET } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';

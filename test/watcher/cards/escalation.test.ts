@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCallState } from '../../../src/capabilities/on-call/on-call-state.js';
+import { answeredPosts, omsBot, ROOMY_EDITS } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { answeredPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

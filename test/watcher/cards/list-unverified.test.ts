@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verificationOf, withVerification } from '../../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../../src/watcher/records/watch-store.js';
-import { omsBot } from '../../harness/oms-bot.js';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { claimOf } from '../../../src/capabilities/on-call/on-call-fact.js';
 import { encodeResourceButton } from '../../../src/slack/resource-button.js';
 import { type WatchRecord, WatchStore } from '../../../src/watcher/records/watch-store.js';
+import { omsBot } from '../../harness/bots/oms-bot.js';
 import { failingTask } from '../../harness/failing-task.js';
-import { omsBot } from '../../harness/oms-bot.js';
 import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { omsConnection, TestBot } from './test-bot.js';
+import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
+import { omsConnection, TestBot } from '../test-bot.js';
 
 type StartOptions = NonNullable<Parameters<TestBot['start']>[0]>;
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import type { Connection, StorageCredential } from '../../src/connections/connection.js';
+import { UpCloudSimulator } from '../../../dev/simulators/upcloud/index.js';
+import type { Connection, StorageCredential } from '../../../src/connections/connection.js';
+import { omsConnection } from '../test-bot.js';
 import { omsBot } from './oms-bot.js';
-import { omsConnection } from './test-bot.js';
 
 type BotOptions = Omit<NonNullable<Parameters<typeof omsBot>[0]>, 'connections'>;
 

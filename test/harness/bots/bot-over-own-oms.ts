@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { OmsSimulator, type OmsSimulatorOptions } from '../../dev/simulators/huawei-oms/index.js';
-import { HW_AK, HW_SK, omsConnection, PROJECT_ID, TestBot } from './test-bot.js';
+import { OmsSimulator, type OmsSimulatorOptions } from '../../../dev/simulators/huawei-oms/index.js';
+import { HW_AK, HW_SK, omsConnection, PROJECT_ID, TestBot } from '../test-bot.js';
 
 /**
  * A bot whose one connection, `name`, leads to an OMS simulator of its own (the harness's project
