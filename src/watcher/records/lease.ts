@@ -207,14 +207,16 @@ export class Leases {
   }
 
   /**
-   * How long an announcement lasts: until the earliest of the leases this replica holds lapses
-   * (at most a lease period, at least a third). Should the replica die, the survivors count it out
-   * no later than its first connection is free, so their share has room for it then.
+   * How long an announcement lasts: until the earliest of the leases this replica holds lapses,
+   * less a twentieth of the lease for the announcement's own way to the store (its TTL starts when
+   * it lands, the lease's when that landed), at most a lease period, at least a third. Should the
+   * replica die, the survivors count it out no later than its first connection is free, so their
+   * share has room for it then (but for the floor: a lease with under a third left is outlived).
    */
   #announceMs(): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const at of this.#held.values()) earliest = Math.min(earliest, at);
-    const left = earliest + this.#ttlMs - performance.now();
+    const left = earliest + this.#ttlMs - performance.now() - this.#ttlMs / 20;
     return Math.round(Math.min(this.#ttlMs, Math.max(this.#ttlMs / 3, left)));
   }
 

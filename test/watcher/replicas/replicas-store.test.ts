@@ -203,8 +203,10 @@ describe('fair-share leases on Redis', () => {
     clock.advance(250);
     await c.hold(mine[1]!);
     // As an order, not a measured time: the first or second step of a that begins with the first
-    // lease gone on Redis's clock takes that connection (c's announcement may outlast the lease by
-    // the few ms its write took), though c's announcement of 250 ms later has not lapsed.
+    // lease gone on Redis's clock takes that connection (c's announcement ends a twentieth of the
+    // lease before it, room for its own write's way to the store: without it, it outlasted the
+    // lease by that write's latency, and a loaded Sentinel run missed a step), though c's
+    // announcement of 250 ms later was made after the first lease.
     const probe = await redis();
     let taken = false;
     let missed = 0;
