@@ -25,12 +25,16 @@ const HEAVY = [
   'test/security/fuzz/fuzz.test.ts',
   'test/security/fuzz/view-fuzz.test.ts',
   'test/security/fuzz/secret-masking-fuzz.test.ts',
-  // The playground page walked through in Chromium, a file per idea.
-  'test/playground/browser/*.test.ts',
-  // Every screenshot test (test/playground/screens/<idea>/): Chromium against the whole playground.
-  'test/playground/screens/**/*.test.ts',
   'test/layout/production-build.test.ts',
 ];
+
+/**
+ * The heavy files that drive Chromium against the whole playground: the page walked through, a
+ * file per idea, and every screenshot test (test/playground/screens/<idea>/). They run after the
+ * other heavy files, three at a time: they wait on the browser and on the playground's watcher
+ * far more than they compute (two at a time kept the 2 cores about 55 % busy in CI).
+ */
+const HEAVY_SCREENS = ['test/playground/browser/*.test.ts', 'test/playground/screens/**/*.test.ts'];
 
 const MAIN = ['test/**/*.test.ts', 'src/**/*.test.ts'];
 
@@ -65,7 +69,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: MAIN,
-          exclude: [...HEAVY, ...ISOLATED],
+          exclude: [...HEAVY, ...HEAVY_SCREENS, ...ISOLATED],
           isolate: false,
           // Two files per core (Vitest's default is one worker fewer than cores: one file at a
           // time on 2 cores). These files wait on loopback HTTP, Redis and child processes far
@@ -80,7 +84,7 @@ export default defineConfig({
           // `npm test` runs it with `main` (`--project 'main*'`).
           name: 'main-isolated',
           include: ISOLATED,
-          exclude: HEAVY,
+          exclude: [...HEAVY, ...HEAVY_SCREENS],
           maxWorkers: 2 * availableParallelism(),
         },
       },
@@ -100,6 +104,22 @@ export default defineConfig({
           retry: 1,
           // .ci/run's Redis topology runs set fewer kills (the same test on a Cluster, a Sentinel).
           env: { WATCHER_KILLS: process.env.WATCHER_KILLS ?? '100', PROVIDER_FAULTS: '1000' },
+          // Vitest runs projects of different maxWorkers one group after the other: `main`, then
+          // these, then the browser files (so a bare `vitest run` runs every project).
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `npm run test:heavy` runs it with `heavy` (`--project 'heavy*'`).
+          name: 'heavy-screens',
+          include: HEAVY_SCREENS,
+          // One more file than cores: each waits on Chromium and the playground's watcher; what
+          // they time is the moved playground clock, not the machine (ADR 0016).
+          maxWorkers: availableParallelism() + 1,
+          retry: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
