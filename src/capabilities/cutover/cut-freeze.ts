@@ -20,8 +20,10 @@ export async function freezeStep(s: CutoverState, cut: Cutover, now: number): Pr
   if (!taken) return;
   const { cut: mine, hold } = taken;
   await showCut(s, mine);
-  // The freeze's end in each reader's own time zone (Slack's date token).
-  const ends = slackDate(new Date(now + cut.freezeMin * 60_000));
+  // The freeze's end in each reader's own time zone (Slack's date token), counted from when the
+  // step was first taken: a replica that takes it over says the same end as the one that died.
+  const since = mine.steps.freeze.since ?? now;
+  const ends = slackDate(new Date(since + cut.freezeMin * 60_000));
   const values = {
     ref: code(`${cut.connection}:${cut.resourceId}`),
     minutes: cut.freezeMin,

@@ -44,7 +44,8 @@ export async function claimStep(
     from = step.state === 'running' ? step.by : undefined;
     const free = step.state === 'waiting' || (lapsed(step, hold.at) && also(c));
     if (c.status !== 'running' || !free) return undefined;
-    return { ...c, steps: { ...c.steps, [name]: { state: 'running', at: hold.at, by: hold.by } } };
+    const since = step.state === 'running' ? (step.since ?? step.at ?? hold.at) : hold.at;
+    return { ...c, steps: { ...c.steps, [name]: { state: 'running', at: hold.at, by: hold.by, since } } };
   });
   if (!taken) return undefined;
   return from ? { cut: taken, from } : { cut: taken };

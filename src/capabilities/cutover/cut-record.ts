@@ -28,6 +28,8 @@ const step = z.strictObject({
   by: z.string().max(80).optional(),
   /** The holder's last sign of life while it works (its lease runs from this or `at`, cut-lease.ts). */
   beat: z.number().optional(),
+  /** When the step was first taken, kept when another replica takes it over (the freeze ends from it). */
+  since: z.number().optional(),
 });
 export type Step = z.infer<typeof step>;
 

@@ -67,8 +67,12 @@ describe('a cut-over step whose replica died', () => {
     await w.startCutover(task.id);
     const cut = await cutOfTask(task.id);
     // a claimed the freeze, posted the notice in the channel, and died before marking it posted.
-    await forge(cut, 'freeze');
-    const values = { ref: code(`${w.connection}:${task.id}`), minutes: 30, ends: slackDate(new Date()) };
+    const gone = await forge(cut, 'freeze');
+    const values = {
+      ref: code(`${w.connection}:${task.id}`),
+      minutes: 30,
+      ends: slackDate(new Date(gone.at + 30 * 60_000)),
+    };
     await noticeOnce(w.state(a), await cutOfTask(task.id), { ...values, starter: `<@${STARTER}>` });
     await changeCut(kv(), TEAM, cut.id, (c) => ({ ...c, once: ['notice'] }));
     expect(w.channelFreezes(task.id)).toHaveLength(1);
@@ -77,7 +81,10 @@ describe('a cut-over step whose replica died', () => {
     expect((await cutOfTask(task.id)).steps.freeze.state).toBe('running');
     clock.advance(STEP_LEASE_MS);
     await tickB(1);
-    expect((await cutOfTask(task.id)).steps.freeze.state).toBe('green');
+    const freeze = (await cutOfTask(task.id)).steps.freeze;
+    expect(freeze.state).toBe('green');
+    // The end b says is the one a's notice said: counted from a's claim, not from the takeover.
+    expect(freeze.detail).toBe(slackDate(new Date(gone.at + 30 * 60_000)));
     expect(w.history?.lookups).toBeGreaterThan(0);
     await finish(task.id);
     expect(w.channelFreezes(task.id)).toHaveLength(1);
