@@ -115,8 +115,11 @@ async function start(params: {
       ...(params.holder ? { holder: `${params.holder}:${process.pid}` } : {}),
     },
   );
-  // The subscriptions capability, as the bot's start plugs it into the watcher.
+  // The subscriptions capability, plugged into the watcher as its `watch` part is by the bot's
+  // start (src/capabilities/subscriptions/index.ts, collect/watch.ts): a cycle's list pages go to it.
   subscriptions = new Subscriptions(watcher, registry, logger);
+  watcher.listing.push(subscriptions.listing);
+  watcher.counting.push((teamId) => subscriptions.store.use(teamId));
   // As the bot's verification capability registers it, so endings cost what they cost in the bot.
   watcher.atEnding.push(verifyEnding);
 }
