@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       console.log('bench: hung provider done');
     },
     async poll() {
-      if (only === 'detect') poll.push(...(await runDetection(arg('watches'), log)));
+      if (onlyList?.includes('detect')) poll.push(...(await runDetection(arg('watches'), log)));
       else if (onlyList?.includes('subscriptions') && !onlyList.includes('poll'))
         // `--only=subscriptions` (alone or with others): the poll benchmark's subscriptions row only.
         poll.push(...(await runSubscriptions(smoke ? 1000 : 10_000, log)));

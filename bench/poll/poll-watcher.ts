@@ -1,8 +1,13 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { appendFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { hookWatcher } from '../../src/capabilities/collect/watch.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
+import {
+  subscriptions as subscriptionsCapability,
+  subscriptionsWatch,
+} from '../../src/capabilities/subscriptions/index.js';
 import { subscribedKinds } from '../../src/capabilities/subscriptions/subscriptions.js';
 import { verifyEnding } from '../../src/capabilities/verification/verification.js';
 import { systemClock } from '../../src/clock.js';
@@ -115,11 +120,12 @@ async function start(params: {
       ...(params.holder ? { holder: `${params.holder}:${process.pid}` } : {}),
     },
   );
-  // The subscriptions capability, plugged into the watcher as its `watch` part is by the bot's
-  // start (src/capabilities/subscriptions/index.ts, collect/watch.ts): a cycle's list pages go to it.
+  // The subscriptions capability, its `watch` part handed to the watcher as the bot's start does.
   subscriptions = new Subscriptions(watcher, registry, logger);
-  watcher.listing.push(subscriptions.listing);
-  watcher.counting.push((teamId) => subscriptions.store.use(teamId));
+  hookWatcher(
+    [{ capability: subscriptionsCapability, parts: { watch: subscriptionsWatch(subscriptions) } }],
+    watcher,
+  );
   // As the bot's verification capability registers it, so endings cost what they cost in the bot.
   watcher.atEnding.push(verifyEnding);
 }

@@ -1,4 +1,5 @@
 import type { Capability } from '../../contract/capability.js';
+import type { WatchPart } from '../../contract/watch.js';
 import { Subscriptions } from './following.js';
 import { subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe-command.js';
 import { SUBSCRIPTIONS_WORDS } from './words.js';
@@ -19,8 +20,13 @@ export const subscriptions: Capability = {
       commands: {
         subcommands: [subscribeCommand(() => s), unsubscribeCommand(() => s), subscriptionsCommand(() => s)],
       },
-      watch: { listing: s.listing, counting: (teamId) => s.store.use(teamId) },
+      watch: subscriptionsWatch(s),
       cleanup: { forgetWorkspace: (teamId) => s.forget(teamId) },
     };
   },
 };
+
+/** What subscriptions hook on the watcher's cycle (also the benchmark's watcher, bench/poll/). */
+export function subscriptionsWatch(s: Subscriptions): WatchPart {
+  return { listing: s.listing, counting: (teamId) => s.store.use(teamId) };
+}
